@@ -1,11 +1,13 @@
 // tsdbctl: inspect, import, export and query a tsdb data directory; run
-// PromQL test scripts.
+// PromQL test scripts; check rule files and run their unit tests.
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "tools/tsdbctl/check_rules.h"
 #include "tools/tsdbctl/commands.h"
 #include "tools/tsdbctl/promql_test.h"
+#include "tools/tsdbctl/rules_unit_test.h"
 
 namespace {
 
@@ -27,7 +29,12 @@ constexpr char kUsage[] =
     "does\n"
     "  test promql FILE...             run PromQL test scripts (load/eval); "
     "prints\n"
-    "                                  FILE:LINE: for each failing eval\n";
+    "                                  FILE:LINE: for each failing eval\n"
+    "  check rules [--lint=duplicate-rules|all|none] [--lint-fatal] FILE...\n"
+    "                                  validate rule files, as promtool "
+    "check rules\n"
+    "  test rules FILE...              run rule unit tests, as promtool test "
+    "rules\n";
 
 }  // namespace
 
@@ -42,6 +49,11 @@ int main(int argc, char** argv) {
   if (command == "import") return tsdb::tsdbctl::Import(args);
   if (command == "export") return tsdb::tsdbctl::Export(args);
   if (command == "query") return tsdb::tsdbctl::Query(args);
+  if (command == "check") return tsdb::tsdbctl::Check(args);
+  if (command == "test" && !args.empty() && args[0] == "rules") {
+    return tsdb::tsdbctl::TestRules(
+        std::vector<std::string>(args.begin() + 1, args.end()));
+  }
   if (command == "test") return tsdb::tsdbctl::Test(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
