@@ -68,6 +68,7 @@ void RegisterApi(Router& router, const ApiContext& context) {
   api_internal::RegisterSeriesHandlers(router, state);
   api_internal::RegisterStatusHandlers(router, state);
   api_internal::RegisterTargetHandlers(router, state);
+  api_internal::RegisterRuleHandlers(router, state);
 }
 
 }  // namespace http

@@ -14,6 +14,7 @@
 #include "http/router.h"
 #include "ingest/scrape_status.h"
 #include "query/engine.h"
+#include "query/rules/rule_status.h"
 #include "tsdb/db.h"
 
 namespace http {
@@ -57,6 +58,10 @@ struct ApiContext {
   std::function<std::vector<tsdb::ActiveTargetStatus>()> active_targets;
   std::function<std::vector<tsdb::DroppedTargetStatus>()> dropped_targets;
   std::function<std::vector<tsdb::MetricMetadata>()> metadata;
+  // The rule groups, in the order of their files and groups, for
+  // /api/v1/rules and /api/v1/alerts; called per request. An empty function
+  // reports no groups.
+  std::function<std::vector<query::rules::GroupStatus>()> rule_groups;
 };
 
 // Registers every API v1 read endpoint on `router`.

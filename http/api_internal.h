@@ -45,12 +45,22 @@ void SetBadData(Response* response, std::string message);
 void SetInvalidParam(Response* response, std::string_view name,
                      const absl::Status& status);
 
+// Go's time.Time JSON encoding (RFC 3339 in UTC, the fraction's trailing
+// zeros dropped); 0 is Go's zero time "0001-01-01T00:00:00Z".
+std::string FormatGoJsonTime(int64_t ms);
+// A float64 as Go's encoding/json writes it: 'f' notation, or 'e' for
+// magnitudes below 1e-6 or from 1e21, with a one-digit negative exponent
+// unpadded ("1e-7"). REQUIRES: v is finite.
+void AppendGoJsonFloat(std::string* out, double v);
+
 // The registrations of each handler file.
 void RegisterQueryHandlers(Router& router, const StatePtr& state);
 void RegisterSeriesHandlers(Router& router, const StatePtr& state);
 void RegisterStatusHandlers(Router& router, const StatePtr& state);
 // /api/v1/targets and /api/v1/metadata.
 void RegisterTargetHandlers(Router& router, const StatePtr& state);
+// /api/v1/rules and /api/v1/alerts (api_rules.cc).
+void RegisterRuleHandlers(Router& router, const StatePtr& state);
 
 }  // namespace http::api_internal
 

@@ -20,34 +20,6 @@
 namespace http::api_internal {
 namespace {
 
-// Go's time.Time JSON encoding (RFC 3339 with the fraction's trailing zeros
-// dropped), in UTC; the zero time for a target never scraped.
-std::string FormatScrapeTime(int64_t ms) {
-  if (ms == 0) return "0001-01-01T00:00:00Z";
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", absl::FromUnixMillis(ms),
-                          absl::UTCTimeZone());
-}
-
-// A float64 as Go's encoding/json writes it: 'f' notation, or 'e' for
-// magnitudes below 1e-6 or from 1e21, with a one-digit negative exponent
-// unpadded ("1e-7").
-void AppendGoJsonFloat(std::string* out, double v) {
-  char buf[kFloatBufferSize];
-  const double abs = std::fabs(v);
-  if (abs != 0 && (abs < 1e-6 || abs >= 1e21) && std::isfinite(v)) {
-    char* end =
-        std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific)
-            .ptr;
-    if (end - buf >= 4 && end[-4] == 'e' && end[-3] == '-' && end[-2] == '0') {
-      end[-2] = end[-1];
-      --end;
-    }
-    out->append(buf, end - buf);
-    return;
-  }
-  out->append(buf, FormatGoFloatF(v, buf) - buf);
-}
-
 // Orders by job name, keeping the given order within a job (Prometheus
 // walks its scrape pools by sorted name).
 template <typename T>
@@ -72,7 +44,7 @@ void WriteActiveTarget(JsonWriter& w, const tsdb::ActiveTargetStatus& t) {
   w.Key("lastError");
   w.String(t.last_error);
   w.Key("lastScrape");
-  w.String(FormatScrapeTime(t.last_scrape_ms));
+  w.String(FormatGoJsonTime(t.last_scrape_ms));
   w.Key("lastScrapeDuration");
   std::string seconds;
   AppendGoJsonFloat(&seconds, t.last_scrape_duration_s);
