@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -529,3 +530,54 @@ TEST(TsdbdTest, EmbeddedDefaultScrapesItselfAndNodeExporter) {
 }
 
 }  // namespace
+
+// Rule files from rule_files (relative to the configuration file) are
+// evaluated at the evaluation interval; a reload with a broken rule file
+// keeps the running rules; a broken rule file at start-up is fatal.
+TEST(TsdbdTest, EvaluatesRuleFilesAndKeepsThemWhenAReloadBreaksOne) {
+  tsdb::testing::TempDir dir;
+  const int port = FreePort();
+  const std::string config = dir.Join("tsdbd.yml");
+  std::ofstream(config) << "global:\n  evaluation_interval: 1s\n"
+                           "rule_files: ['rules/*.yml']\n";
+  std::filesystem::create_directories(dir.Join("rules"));
+  std::ofstream(dir.Join("rules/r.yml"))
+      << "groups:\n  - name: g\n    rules:\n"
+         "      - record: seven\n        expr: vector(7)\n"
+         "      - alert: Always\n        expr: vector(1) > 0\n"
+         "        annotations: {summary: 'value {{ $value }}'}\n";
+  Tsdbd tsdbd(dir.Join("log"),
+              {"--config.file=" + config, "--web.enable-lifecycle",
+               "--storage.tsdb.path", dir.Join("data"),
+               "--web.listen-address=127.0.0.1:" + std::to_string(port)});
+  ASSERT_TRUE(tsdbd.WaitReady(port)) << tsdbd.Log();
+  std::string body;
+  EXPECT_TRUE(WaitForBody(port, "/api/v1/query?query=seven", ",\"7\"]", &body))
+      << body;
+  EXPECT_TRUE(WaitForBody(port, "/api/v1/alerts",
+                          "\"annotations\":{\"summary\":\"value 1\"},"
+                          "\"state\":\"firing\"",
+                          &body))
+      << body;
+  body = Http(port, "GET", "/api/v1/rules").body;
+  EXPECT_THAT(body, HasSubstr("\"name\":\"g\",\"file\":\"" +
+                              dir.Join("rules/r.yml") + "\""));
+
+  std::ofstream(dir.Join("rules/r.yml"))
+      << "groups:\n  - name: g\n    rules:\n"
+         "      - record: seven\n        expr: vector(7\n";
+  const HttpReply refused = Http(port, "POST", "/-/reload");
+  EXPECT_EQ(refused.status, 500);
+  EXPECT_THAT(refused.body,
+              HasSubstr("error loading rules, previous rule set restored"));
+  EXPECT_THAT(Http(port, "GET", "/api/v1/rules").body,
+              HasSubstr("\"name\":\"Always\""));
+  tsdbd.Signal(SIGTERM);
+  EXPECT_EQ(tsdbd.Wait(), 0);
+
+  const CommandResult broken = RunTsdbd(
+      "--config.file=" + config + " --storage.tsdb.path " + dir.Join("data2") +
+      " --web.listen-address=127.0.0.1:" + std::to_string(FreePort()));
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_THAT(broken.out, HasSubstr("error loading rules"));
+}

@@ -87,6 +87,24 @@ absl::Status ParseGlobal(const YAML::Node& node, GlobalConfig* global) {
   return absl::OkStatus();
 }
 
+// rule_files: a list of file path globs.
+absl::Status ParseRuleFilePatterns(const YAML::Node& node,
+                                   std::vector<std::string>* patterns) {
+  if (node.IsNull()) return absl::OkStatus();
+  if (!node.IsSequence()) {
+    return Unmarshal(
+        node, absl::StrCat("cannot unmarshal !!", node.IsMap() ? "map" : "str",
+                           " into []string"));
+  }
+  for (const YAML::Node& item : node) {
+    if (!item.IsScalar()) {
+      return Unmarshal(item, "cannot unmarshal !!map into string");
+    }
+    patterns->push_back(item.Scalar());
+  }
+  return absl::OkStatus();
+}
+
 // Everything but scrape_configs, which is returned in `*scrape_configs` to
 // be parsed once `global` is known (it may come later in the file).
 absl::Status ParseRoot(const YAML::Node& root, Config* config,
@@ -103,6 +121,8 @@ absl::Status ParseRoot(const YAML::Node& root, Config* config,
       *scrape_configs = value;
     } else if (key == "rule_files") {
       config->rule_files = value;
+      RETURN_IF_ERROR(
+          ParseRuleFilePatterns(value, &config->rule_file_patterns));
     } else if (key == "alerting") {
       config->alerting = value;
     } else if (key == "remote_write") {
@@ -170,6 +190,11 @@ absl::StatusOr<Config> ParseConfig(std::string_view text,
   ASSIGN_OR_RETURN(config.scrape_configs,
                    tsdb::ParseScrapeConfigs(scrape_configs, defaults, name,
                                             &config.warnings));
+  ASSIGN_OR_RETURN(config.alerting_config,
+                   http::ParseAlertingConfig(config.alerting, name));
+  for (const std::string& warning : config.alerting_config.warnings) {
+    config.warnings.push_back(warning);
+  }
   return config;
 }
 

@@ -5,9 +5,11 @@
 // naming it ("field foo not found in type config.plain", as Prometheus
 // says). `global` is parsed here and scrape_configs by ingest's
 // ParseScrapeConfigs (with global's scrape_interval and scrape_timeout as
-// the jobs' defaults); the other sections are kept as YAML nodes for the
-// modules that consume them. Scrape jobs this server cannot run (Kubernetes
-// and other service discovery) are left out with one warning each.
+// the jobs' defaults), `alerting` by http's ParseAlertingConfig,
+// `rule_files` into its patterns (the rule files themselves are loaded by
+// the rule manager); the other sections are kept as YAML nodes. Scrape
+// jobs this server cannot run (Kubernetes and other service discovery) are
+// left out with one warning each.
 #ifndef TOOLS_TSDBD_CONFIG_H_
 #define TOOLS_TSDBD_CONFIG_H_
 
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "http/alerting_config.h"
 #include "ingest/scrape_config.h"
 #include "yaml-cpp/yaml.h"
 
@@ -36,6 +39,11 @@ struct Config {
   GlobalConfig global;
   std::vector<tsdb::ScrapeConfig> scrape_configs;
   YAML::Node rule_files, alerting, remote_write, remote_read, storage, tracing;
+  // rule_files as written (globs, relative to the configuration file's
+  // directory).
+  std::vector<std::string> rule_file_patterns;
+  // `alerting`, parsed by http's ParseAlertingConfig.
+  http::AlertingConfig alerting_config;
   // Warnings for the log, one per skipped scrape job: "<file>:<line>: scrape
   // job \"x\" skipped: kubernetes_sd_configs is not supported".
   std::vector<std::string> warnings;

@@ -10,8 +10,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "http/lifecycle.h"
+#include "query/rules/rule_file.h"
 #include "tools/tsdbd/log.h"
+#include "tsdb/absl_compat.h"
 #include "tsdb/prom_duration.h"
 
 namespace tsdbd {
@@ -147,6 +150,12 @@ absl::Status Daemon::Reload() {
   for (const std::string& warning : config->warnings) {
     Log(LogLevel::kWarn, warning);
   }
+  if (absl::Status s = ApplyRulesAndAlerting(*config); !s.ok()) {
+    Log(LogLevel::kError, "Error reloading config",
+        {{"err", std::string(s.message())}});
+    reload_success_ = false;
+    return s;
+  }
   if (scrape_manager_ != nullptr) {
     if (absl::Status s = scrape_manager_->ApplyConfig(config->scrape_configs);
         !s.ok()) {
@@ -209,7 +218,7 @@ void Daemon::StartScraping() {
       {{"jobs", absl::StrCat(config_.scrape_configs.size())}});
 }
 
-void Daemon::RegisterRoutes() {
+void Daemon::CreateEngine() {
   query::EngineOptions engine_options;
   engine_options.lookback_delta_ms = flags_.lookback_delta_ms;
   engine_options.max_samples = flags_.query_max_samples;
@@ -220,7 +229,88 @@ void Daemon::RegisterRoutes() {
         config_.global.evaluation_interval_ms;
   }
   engine_ = std::make_unique<query::Engine>(engine_options);
+  storage_ = query::StorageFromDb(db_.get());
+}
 
+std::string Daemon::ExternalUrl() const {
+  if (!flags_.external_url.empty()) return flags_.external_url;
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  std::string_view port = "9090";
+  if (const size_t colon = flags_.listen_address.rfind(':');
+      colon != std::string::npos) {
+    port = std::string_view(flags_.listen_address).substr(colon + 1);
+  }
+  return absl::StrCat("http://", host, ":", tsdb::AbslView(port));
+}
+
+absl::Status Daemon::ApplyRulesAndAlerting(const Config& config) {
+  if (rule_manager_ == nullptr) return absl::OkStatus();
+  std::string base_dir = ".";
+  if (const size_t slash = config.filename.rfind('/');
+      slash != std::string::npos) {
+    base_dir = config.filename.substr(0, slash);
+  }
+  std::vector<std::string> errors;
+  const std::vector<std::string> files = query::rules::ExpandRuleFileGlobs(
+      config.rule_file_patterns, base_dir, &errors);
+  if (!errors.empty()) {
+    return absl::InvalidArgumentError(absl::StrJoin(errors, "; "));
+  }
+  if (absl::Status s =
+          rule_manager_->Update(config.global.evaluation_interval_ms, files,
+                                config.global.external_labels, ExternalUrl());
+      !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "error loading rules, previous rule set restored: ", s.message()));
+  }
+  tsdb::LabelsBuilder external;
+  for (const auto& [name, value] : config.global.external_labels) {
+    external.Set(name, value);
+  }
+  if (absl::Status s =
+          notifier_->ApplyConfig(config.alerting_config, external.Build());
+      !s.ok()) {
+    Log(LogLevel::kError, "Error applying the alerting configuration",
+        {{"err", std::string(s.message())}});
+  }
+  Log(LogLevel::kInfo, "Rule manager updated",
+      {{"rule_files", absl::StrCat(files.size())},
+       {"alertmanagers",
+        absl::StrCat(notifier_->ActiveAlertmanagers().size())}});
+  return absl::OkStatus();
+}
+
+absl::Status Daemon::StartRules() {
+  http::NotifierOptions notifier_options;
+  notifier_options.queue_capacity = flags_.notification_queue_capacity;
+  notifier_options.user_agent = absl::StrCat("tsdbd/", kVersion);
+  notifier_options.registry = &registry_;
+  notifier_options.log = [](const std::string& message) {
+    Log(LogLevel::kWarn, message, {{"component", "notifier"}});
+  };
+  notifier_ = std::make_unique<http::Notifier>(notifier_options);
+
+  query::rules::GroupOptions options;
+  options.engine = engine_.get();
+  options.storage = storage_.get();
+  options.db = db_.get();
+  options.for_outage_tolerance_ms = flags_.for_outage_tolerance_ms;
+  options.for_grace_period_ms = flags_.for_grace_period_ms;
+  options.resend_delay_ms = flags_.resend_delay_ms;
+  http::Notifier* notifier = notifier_.get();
+  options.notify = [notifier](std::vector<query::rules::AlertToSend> alerts) {
+    notifier->Send(std::move(alerts));
+  };
+  options.log = [](const std::string& message) {
+    Log(LogLevel::kWarn, message, {{"component", "rule manager"}});
+  };
+  tsdb::MutexLock lock(&config_mu_);
+  rule_manager_ = std::make_unique<query::rules::RuleManager>(options);
+  return ApplyRulesAndAlerting(config_);
+}
+
+void Daemon::RegisterRoutes() {
   api_context_.db = db_.get();
   api_context_.engine = engine_.get();
   api_context_.max_concurrent_queries = flags_.query_max_concurrency;
@@ -238,6 +328,8 @@ void Daemon::RegisterRoutes() {
     return scraper->DroppedTargets();
   };
   api_context_.metadata = [scraper] { return scraper->Metadata(); };
+  query::rules::RuleManager* rules = rule_manager_.get();
+  api_context_.rule_groups = [rules] { return rules->Status(); };
   http::RegisterApi(*server_, api_context_);
   http::RegisterRemoteApi(*server_, db_.get(), flags_.remote,
                           &remote_counters_);
@@ -288,6 +380,17 @@ int Daemon::Run() {
     return 1;
   }
   StartScraping();
+  CreateEngine();
+  if (absl::Status s = StartRules(); !s.ok()) {
+    Log(LogLevel::kError, "Error loading config",
+        {{"err", std::string(s.message())}});
+    server_->Stop();
+    rule_manager_->Stop();
+    notifier_->Stop();
+    scrape_manager_->Stop();
+    (void)db_->Close();
+    return 1;
+  }
   RegisterRoutes();
   ready_ = true;
   Log(LogLevel::kInfo, "Server is ready to receive web requests.");
@@ -297,7 +400,11 @@ int Daemon::Run() {
   Log(LogLevel::kWarn, shutdown_reason_.load());
   ready_ = false;
   server_->Stop();
-  Log(LogLevel::kInfo, "Web server stopped; stopping scrapes");
+  Log(LogLevel::kInfo, "Web server stopped; stopping rule evaluation");
+  rule_manager_->Stop();
+  Log(LogLevel::kInfo, "Rule manager stopped; sending queued alerts");
+  notifier_->Stop();
+  Log(LogLevel::kInfo, "Notifier stopped; stopping scrapes");
   scrape_manager_->Stop();
   Log(LogLevel::kInfo, "Scrape manager stopped; closing the TSDB");
   int code = 0;

@@ -148,6 +148,49 @@ const std::vector<FlagDef>& FlagDefs() {
          ASSIGN_OR_RETURN(f->remote.max_read_frame_bytes, ParseBytes(v));
          return absl::OkStatus();
        }},
+      {"web.external-url", "",
+       "The URL under which tsdbd is externally reachable (used in alerts' "
+       "generator URLs and templates). Default: http://<hostname>:<port>.",
+       false,
+       [](std::string_view v, Flags* f) {
+         f->external_url = std::string(v);
+         while (!f->external_url.empty() && f->external_url.back() == '/') {
+           f->external_url.pop_back();
+         }
+         return absl::OkStatus();
+       }},
+      {"rules.alert.for-outage-tolerance", "1h",
+       "Max time to tolerate tsdbd outage for restoring \"for\" state of "
+       "alert.",
+       false,
+       [](std::string_view v, Flags* f) {
+         ASSIGN_OR_RETURN(f->for_outage_tolerance_ms,
+                          tsdb::ParsePromDurationMs(v));
+         return absl::OkStatus();
+       }},
+      {"rules.alert.for-grace-period", "10m",
+       "Minimum duration between alert and restored \"for\" state. This is "
+       "maintained only for alerts with configured \"for\" time greater "
+       "than grace period.",
+       false,
+       [](std::string_view v, Flags* f) {
+         ASSIGN_OR_RETURN(f->for_grace_period_ms, tsdb::ParsePromDurationMs(v));
+         return absl::OkStatus();
+       }},
+      {"rules.alert.resend-delay", "1m",
+       "Minimum amount of time to wait before resending an alert to "
+       "Alertmanager.",
+       false,
+       [](std::string_view v, Flags* f) {
+         ASSIGN_OR_RETURN(f->resend_delay_ms, tsdb::ParsePromDurationMs(v));
+         return absl::OkStatus();
+       }},
+      {"alertmanager.notification-queue-capacity", "10000",
+       "The capacity of the queue for pending Alertmanager notifications.",
+       false,
+       [](std::string_view v, Flags* f) {
+         return ParseInt(v, 1, &f->notification_queue_capacity);
+       }},
       {"log.level", "info",
        "Only log messages with the given severity or above. One of: [debug, "
        "info, warn, error]",

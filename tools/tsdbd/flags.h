@@ -30,6 +30,14 @@ struct Flags {
   absl::Duration query_timeout = absl::Minutes(2);
   int64_t query_max_samples = 50'000'000;
   int query_max_concurrency = 20;
+  // Rules and alerting, as Prometheus's flags of the same names.
+  int64_t for_outage_tolerance_ms = 60 * 60 * 1000;
+  int64_t for_grace_period_ms = 10 * 60 * 1000;
+  int64_t resend_delay_ms = 60 * 1000;
+  int notification_queue_capacity = 10000;
+  // --web.external-url; empty: http://<hostname>:<port of the listen
+  // address>.
+  std::string external_url;
   LogLevel log_level = LogLevel::kInfo;
   http::RemoteApiOptions remote;
   bool help = false;
