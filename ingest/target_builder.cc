@@ -39,22 +39,6 @@ bool MissingPort(std::string_view addr) {
   return addr.find(':') == std::string_view::npos;
 }
 
-// Go's url.QueryEscape: unreserved bytes kept, ' ' as '+', the rest %XX.
-void AppendQueryEscaped(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out->push_back(static_cast<char>(c));
-    } else if (c == ' ') {
-      out->push_back('+');
-    } else {
-      out->push_back('%');
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
-    }
-  }
-}
-
 // Go's url.URL path escaping (shouldEscape with encodePath).
 void AppendPathEscaped(std::string_view s, std::string* out) {
   static constexpr char kHex[] = "0123456789ABCDEF";

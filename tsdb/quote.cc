@@ -227,4 +227,22 @@ void AppendUtf8Rune(uint32_t r, std::string* out) {
   out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
 }
 
+void AppendQueryEscaped(std::string_view s, std::string* out) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (const char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+        c == '~') {
+      out->push_back(ch);
+    } else if (c == ' ') {
+      out->push_back('+');
+    } else {
+      out->push_back('%');
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
+    }
+  }
+}
+
 }  // namespace tsdb

@@ -1,4 +1,4 @@
-// Go-compatible string quoting and UTF-8 validation.
+// Go-compatible string quoting, URL query escaping and UTF-8 validation.
 //
 // Prometheus prints label values, matcher values and error arguments with Go's
 // strconv.Quote (fmt's %q). QuoteGo reproduces that output byte for byte, so
@@ -51,6 +51,10 @@ int32_t DecodeUtf8Rune(std::string_view s, int* width);
 // Appends the UTF-8 encoding of code point r (1 to 4 bytes).
 // REQUIRES: r <= 0x10FFFF.
 void AppendUtf8Rune(uint32_t r, std::string* out);
+
+// Appends `s` escaped as Go's url.QueryEscape does: ASCII letters, digits
+// and "-_.~" as they are, ' ' as '+', every other byte as %XX (upper case).
+void AppendQueryEscaped(std::string_view s, std::string* out);
 
 }  // namespace tsdb
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "query/ast_printer.h"
 #include "query/parser.h"
+#include "tsdb/quote.h"
 #include "tsdb/stale_nan.h"
 
 namespace query::rules {
@@ -17,24 +18,6 @@ constexpr std::string_view kForStateMetric = "ALERTS_FOR_STATE";
 constexpr std::string_view kAlertNameLabel = "alertname";
 constexpr std::string_view kAlertStateLabel = "alertstate";
 
-// Go's url.QueryEscape.
-void QueryEscape(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-        c == '~') {
-      out->push_back(static_cast<char>(c));
-    } else if (c == ' ') {
-      out->push_back('+');
-    } else {
-      out->push_back('%');
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
-    }
-  }
-}
-
 // Go's time.Unix(ms/1000, 0): whole seconds, truncated toward zero.
 int64_t TruncateToSecondMs(int64_t ms) { return ms / 1000 * 1000; }
 
@@ -43,7 +26,7 @@ int64_t TruncateToSecondMs(int64_t ms) { return ms / 1000 * 1000; }
 std::string GeneratorUrl(std::string_view external_url, std::string_view expr) {
   std::string url(external_url);
   url += "/graph?g0.expr=";
-  QueryEscape(expr, &url);
+  tsdb::AppendQueryEscaped(expr, &url);
   url += "&g0.tab=1";
   return url;
 }

@@ -307,19 +307,7 @@ absl::StatusOr<Value> ToLower(const std::vector<Value>& args,
 // Go's url.QueryEscape.
 std::string QueryEscape(std::string_view s) {
   std::string out;
-  for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out.push_back(c);
-    } else if (c == ' ') {
-      out.push_back('+');
-    } else {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      out.push_back('%');
-      out.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
-      out.push_back(kHex[static_cast<unsigned char>(c) & 0xF]);
-    }
-  }
+  tsdb::AppendQueryEscaped(s, &out);
   return out;
 }
 

@@ -168,26 +168,14 @@ std::optional<int32_t> UnquoteChar(std::string_view* s, char quote) {
   }
 }
 
+// Appends a rune of UnquoteChar: a code point, or a raw byte from \x or
+// octal.
 void AppendRune(std::string* out, int32_t r) {
-  if (r < 0) {  // a raw byte from \x or octal
+  if (r < 0) {
     out->push_back(static_cast<char>(-r - 1));
     return;
   }
-  if (r < 0x80) {
-    out->push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
+  tsdb::AppendUtf8Rune(static_cast<uint32_t>(r), out);
 }
 
 }  // namespace
