@@ -142,14 +142,7 @@ int CheckRules(const std::vector<std::string>& args) {
                  kUsage);
     return 1;
   }
-  for (const std::string& f : files) {
-    struct stat st;
-    if (stat(f.c_str(), &st) != 0) {
-      std::fprintf(stderr, "tsdbctl: error: path '%s' does not exist\n",
-                   f.c_str());
-      return 1;
-    }
-  }
+  if (!AllPathsExist(files)) return 1;
   lint = ParseLint(lint_value, lint);
   bool failed = false;
   bool has_errors = false;
@@ -164,6 +157,18 @@ int CheckRules(const std::vector<std::string>& args) {
 }
 
 }  // namespace
+
+bool AllPathsExist(const std::vector<std::string>& paths) {
+  for (const std::string& path : paths) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+      std::fprintf(stderr, "tsdbctl: error: path '%s' does not exist\n",
+                   path.c_str());
+      return false;
+    }
+  }
+  return true;
+}
 
 int Check(const std::vector<std::string>& args) {
   if (args.empty() || args[0] != "rules") {

@@ -26,6 +26,11 @@ namespace tsdb::tsdbctl {
 // The `check` subcommand: args are "rules [flags] FILE...".
 int Check(const std::vector<std::string>& args);
 
+// The check promtool's rule commands make of their FILE arguments before
+// reading any: false, after printing "tsdbctl: error: path 'F' does not
+// exist" to stderr, when one of them does not exist.
+bool AllPathsExist(const std::vector<std::string>& paths);
+
 }  // namespace tsdb::tsdbctl
 
 #endif  // TOOLS_TSDBCTL_CHECK_RULES_H_

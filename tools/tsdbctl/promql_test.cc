@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "query/engine.h"
 #include "query/storage.h"
+#include "tools/tsdbctl/scratch_dir.h"
 #include "tsdb/absl_compat.h"
 #include "tsdb/db.h"
 #include "tsdb/quote.h"
@@ -253,40 +254,12 @@ absl::Status Load(Db* db, const LoadCommand& load) {
   return app->Commit();
 }
 
-// A private directory, removed on destruction: under $TMPDIR if set, else
-// in memory under /dev/shm when there is one (the scratch stores are
-// opened, fsync'ed and closed many times), else under /tmp.
-class TempDirectory {
- public:
-  TempDirectory() {
-    const char* env = getenv("TMPDIR");
-    std::string base = "/tmp";
-    std::error_code ec;
-    if (env != nullptr && *env != '\0') {
-      base = env;
-    } else if (std::filesystem::is_directory("/dev/shm", ec) &&
-               access("/dev/shm", W_OK | X_OK) == 0) {
-      base = "/dev/shm";
-    }
-    std::string pattern = absl::StrCat(base, "/tsdbctl-promql-XXXXXX");
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDirectory() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 class ScriptRun {
  public:
   ScriptRun(const std::string& path, std::FILE* out) : path_(path), out_(out) {}
 
   PromqlTestCounts Run(const Script& script) {
-    TempDirectory tmp;
+    ScratchDir tmp("tsdbctl-promql");
     if (tmp.path().empty())
       return Fatal(0, "cannot create a temporary directory");
     if (absl::Status st = db_.Open(tmp.path()); !st.ok())

@@ -1,7 +1,6 @@
 #include "tools/tsdbctl/rules_unit_test.h"
 
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,8 +24,10 @@
 #include "query/rules/group.h"
 #include "query/rules/rule_file.h"
 #include "query/storage.h"
+#include "tools/tsdbctl/check_rules.h"
 #include "tools/tsdbctl/promql_script.h"
 #include "tools/tsdbctl/rules_unit_test_file.h"
+#include "tools/tsdbctl/scratch_dir.h"
 #include "tsdb/absl_compat.h"
 #include "tsdb/db.h"
 #include "tsdb/prom_duration.h"
@@ -115,33 +116,6 @@ std::string DirName(const std::string& path) {
   return CleanPath(path.substr(0, slash + 1));
 }
 
-// A private directory, removed on destruction: under $TMPDIR if set, else
-// /dev/shm when writable, else /tmp.
-class TempDirectory {
- public:
-  TempDirectory() {
-    const char* env = getenv("TMPDIR");
-    std::string base = "/tmp";
-    std::error_code ec;
-    if (env != nullptr && *env != '\0') {
-      base = env;
-    } else if (std::filesystem::is_directory("/dev/shm", ec) &&
-               access("/dev/shm", W_OK | X_OK) == 0) {
-      base = "/dev/shm";
-    }
-    std::string pattern = absl::StrCat(base, "/tsdbctl-rules-XXXXXX");
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDirectory() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 // One alert as compared: labels and annotations.
 using AlertPair = std::pair<Labels, Labels>;
 
@@ -212,7 +186,7 @@ class GroupRun {
         rule_files_(rule_files) {}
 
   std::vector<std::string> Run() {
-    TempDirectory tmp;
+    ScratchDir tmp("tsdbctl-rules");
     if (tmp.path().empty()) return {"cannot create a temporary directory"};
     Options options;
     options.background_maintenance = false;
@@ -496,14 +470,7 @@ int TestRules(const std::vector<std::string>& files) {
         stderr);
     return 1;
   }
-  for (const std::string& f : files) {
-    struct stat st;
-    if (stat(f.c_str(), &st) != 0) {
-      std::fprintf(stderr, "tsdbctl: error: path '%s' does not exist\n",
-                   f.c_str());
-      return 1;
-    }
-  }
+  if (!AllPathsExist(files)) return 1;
   bool failed = false;
   for (const std::string& f : files) {
     std::printf("Unit Testing:  %s\n", f.c_str());
