@@ -35,13 +35,13 @@
 #define HTTP_ALERTING_CONFIG_H_
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "ingest/file_sd.h"
+#include "ingest/http_client_config.h"
 #include "ingest/relabel.h"
 #include "ingest/scrape_config.h"
 #include "tsdb/labels.h"
@@ -68,13 +68,8 @@ struct AlertmanagerConfig {
   // __scheme__, __alerts_path__ and the group's labels).
   std::vector<tsdb::RelabelRule> relabel_configs;
 
-  // HTTP client. bearer_token / bearer_token_file are folded into
-  // `authorization` (type "Bearer"), as Prometheus does.
-  std::optional<tsdb::BasicAuth> basic_auth;
-  std::optional<tsdb::Authorization> authorization;
-  tsdb::TlsConfig tls_config;
-  bool follow_redirects = true;
-  bool enable_http2 = true;
+  // Credentials, TLS, redirects (the fields of HTTPClientConfig, inline).
+  tsdb::HttpClientConfig http_client;
 
   // "<file>:<line>" of the entry, for messages.
   std::string source;

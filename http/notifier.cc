@@ -11,8 +11,6 @@
 #include <sstream>
 #include <utility>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "ingest/relabel.h"
 #include "tsdb/absl_compat.h"
@@ -38,42 +36,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-// A secret file's content without surrounding whitespace, as Prometheus
-// reads password_file and credentials_file.
-absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
-  absl::StatusOr<std::string> content = ReadFile(path);
-  if (!content.ok()) {
-    return absl::UnavailableError(absl::StrCat("unable to read file ", path));
-  }
-  return std::string(absl::StripAsciiWhitespace(*content));
-}
-
-// The Authorization header value for `am`'s credentials, "" for none.
-absl::StatusOr<std::string> AuthorizationHeader(const AlertmanagerConfig& am) {
-  if (am.basic_auth.has_value()) {
-    std::string password = am.basic_auth->password;
-    if (!am.basic_auth->password_file.empty()) {
-      absl::StatusOr<std::string> secret =
-          ReadSecretFile(am.basic_auth->password_file);
-      if (!secret.ok()) return secret.status();
-      password = *std::move(secret);
-    }
-    return absl::StrCat("Basic ", absl::Base64Escape(absl::StrCat(
-                                      am.basic_auth->username, ":", password)));
-  }
-  if (am.authorization.has_value()) {
-    std::string credentials = am.authorization->credentials;
-    if (!am.authorization->credentials_file.empty()) {
-      absl::StatusOr<std::string> secret =
-          ReadSecretFile(am.authorization->credentials_file);
-      if (!secret.ok()) return secret.status();
-      credentials = *std::move(secret);
-    }
-    return absl::StrCat(am.authorization->type, " ", credentials);
-  }
-  return std::string();
 }
 
 // Fails as prometheus/common does when a TLS file cannot be read.
@@ -208,7 +170,7 @@ std::shared_ptr<const Notifier::Config> Notifier::CurrentConfig() const {
 absl::Status Notifier::ApplyConfig(const AlertingConfig& config,
                                    const tsdb::Labels& external_labels) {
   for (const AlertmanagerConfig& am : config.alertmanagers) {
-    absl::Status tls = CheckTlsFiles(am.tls_config);
+    absl::Status tls = CheckTlsFiles(am.http_client.tls_config);
     if (!tls.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat(am.source, ": ", tls.message()));
@@ -238,22 +200,20 @@ absl::Status Notifier::ApplyConfig(const AlertingConfig& config,
       target->errors = metrics_->errors->WithLabels({target->url});
       target->latency = metrics_->latency->WithLabels({target->url});
       if (target->scheme == "http" || target->scheme == "https") {
+        const tsdb::TlsConfig& tls = am.http_client.tls_config;
         target->client = std::make_unique<httplib::Client>(
-            absl::StrCat(target->scheme, "://", target->address),
-            am.tls_config.cert_file, am.tls_config.key_file);
+            absl::StrCat(target->scheme, "://", target->address), tls.cert_file,
+            tls.key_file);
         httplib::Client& c = *target->client;
         const int64_t t = std::max<int64_t>(am.timeout_ms, 1);
         c.set_connection_timeout(t / 1000, (t % 1000) * 1000);
         c.set_read_timeout(t / 1000, (t % 1000) * 1000);
         c.set_write_timeout(t / 1000, (t % 1000) * 1000);
         c.set_keep_alive(true);
-        c.set_follow_location(am.follow_redirects);
+        c.set_follow_location(am.http_client.follow_redirects);
         if (target->scheme == "https") {
-          if (!am.tls_config.ca_file.empty()) {
-            c.set_ca_cert_path(am.tls_config.ca_file);
-          }
-          c.enable_server_certificate_verification(
-              !am.tls_config.insecure_skip_verify);
+          if (!tls.ca_file.empty()) c.set_ca_cert_path(tls.ca_file);
+          c.enable_server_certificate_verification(!tls.insecure_skip_verify);
         }
       }
       next->targets.push_back(std::move(target));
@@ -406,7 +366,8 @@ void Notifier::SendOne(Target& target, const std::string& body, size_t count,
                          ": unsupported protocol scheme ",
                          AbslView(tsdb::QuoteGo(target.scheme)));
   } else {
-    absl::StatusOr<std::string> auth = AuthorizationHeader(*target.config);
+    absl::StatusOr<std::string> auth =
+        tsdb::AuthorizationHeader(target.config->http_client);
     if (!auth.ok()) {
       error = std::string(auth.status().message());
     } else {

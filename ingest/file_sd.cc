@@ -19,10 +19,7 @@
 namespace tsdb {
 namespace {
 
-using yaml_internal::DecodeFields;
-using yaml_internal::DecodeLabelMap;
-using yaml_internal::DecodeStringList;
-using yaml_internal::Field;
+using yaml_internal::DecodeTargetGroup;
 using yaml_internal::NodeError;
 using yaml_internal::YamlSource;
 
@@ -41,15 +38,8 @@ absl::StatusOr<TargetGroup> DecodeGroup(const YamlSource& src,
                                         std::string_view path, size_t index) {
   TargetGroup group;
   std::vector<std::pair<std::string, std::string>> labels;
-  RETURN_IF_ERROR(DecodeFields(src, node, "targetgroup.Group",
-                               {{"targets",
-                                 [&](const YAML::Node& n) {
-                                   return DecodeStringList(src, n,
-                                                           &group.targets);
-                                 }},
-                                {"labels", [&](const YAML::Node& n) {
-                                   return DecodeLabelMap(src, n, &labels);
-                                 }}}));
+  RETURN_IF_ERROR(DecodeTargetGroup(src, node, "targetgroup.Group",
+                                    &group.targets, &labels));
   labels.erase(
       std::remove_if(labels.begin(), labels.end(),
                      [](const auto& l) { return l.first == kFilePathLabel; }),
@@ -103,18 +93,13 @@ absl::StatusOr<std::vector<TargetGroup>> ParseTargetGroups(
   std::vector<TargetGroup> groups;
   try {
     const YAML::Node root = YAML::Load(std::string(content));
-    if (root.IsNull()) return groups;
-    if (!root.IsSequence()) {
-      return NodeError(src, root,
-                       absl::StrCat("cannot unmarshal ",
-                                    AbslView(yaml_internal::KindName(root)),
-                                    " into []*targetgroup.Group"));
-    }
-    for (const YAML::Node& item : root) {
-      ASSIGN_OR_RETURN(TargetGroup group,
-                       DecodeGroup(src, item, path, groups.size()));
-      groups.push_back(std::move(group));
-    }
+    RETURN_IF_ERROR(yaml_internal::DecodeSequence(
+        src, root, "[]*targetgroup.Group", [&](const YAML::Node& item) {
+          ASSIGN_OR_RETURN(TargetGroup group,
+                           DecodeGroup(src, item, path, groups.size()));
+          groups.push_back(std::move(group));
+          return absl::OkStatus();
+        }));
   } catch (const YAML::Exception& e) {
     return yaml_internal::ExceptionError(src, e);
   }

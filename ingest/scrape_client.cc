@@ -5,13 +5,9 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "tsdb/absl_compat.h"
 
@@ -22,45 +18,6 @@ using Clock = std::chrono::steady_clock;
 
 absl::Status BodySizeLimitExceeded() {
   return absl::UnavailableError("body size limit exceeded");
-}
-
-// Reads a secret file and trims surrounding whitespace (Prometheus's
-// strings.TrimSpace on password_file and credentials_file).
-absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::UnavailableError(absl::StrCat("unable to read file ", path));
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return std::string(absl::StripAsciiWhitespace(ss.str()));
-}
-
-// The Authorization header for the configured credentials, "" for none.
-absl::StatusOr<std::string> AuthorizationHeader(
-    const ScrapeClientOptions& options) {
-  if (options.basic_auth.has_value()) {
-    const BasicAuth& auth = *options.basic_auth;
-    std::string password = auth.password;
-    if (!auth.password_file.empty()) {
-      auto secret = ReadSecretFile(auth.password_file);
-      if (!secret.ok()) return secret.status();
-      password = *std::move(secret);
-    }
-    return absl::StrCat("Basic ", absl::Base64Escape(absl::StrCat(
-                                      auth.username, ":", password)));
-  }
-  if (options.authorization.has_value()) {
-    const Authorization& auth = *options.authorization;
-    std::string credentials = auth.credentials;
-    if (!auth.credentials_file.empty()) {
-      auto secret = ReadSecretFile(auth.credentials_file);
-      if (!secret.ok()) return secret.status();
-      credentials = *std::move(secret);
-    }
-    return absl::StrCat(auth.type, " ", credentials);
-  }
-  return std::string();
 }
 
 // What the callbacks of one request observed.
@@ -180,20 +137,19 @@ ScrapeClient::ScrapeClient(std::string scheme, std::string address,
       options_(std::move(options)) {
   url_ = absl::StrCat(scheme_, "://", address_, path_);
   if (scheme_ != "http" && scheme_ != "https") return;
-  impl_ = std::make_unique<Impl>(absl::StrCat(scheme_, "://", address_),
-                                 options_.tls);
+  const TlsConfig& tls = options_.http_client.tls_config;
+  impl_ = std::make_unique<Impl>(absl::StrCat(scheme_, "://", address_), tls);
   impl_->client.set_decompress(false);  // gzip is undone here, with a limit
   impl_->client.set_keep_alive(true);
+  impl_->client.set_follow_location(options_.http_client.follow_redirects);
   const int64_t t = options_.timeout_ms;
   impl_->client.set_connection_timeout(t / 1000, (t % 1000) * 1000);
   impl_->client.set_read_timeout(t / 1000, (t % 1000) * 1000);
   impl_->client.set_write_timeout(t / 1000, (t % 1000) * 1000);
   if (scheme_ == "https") {
-    if (!options_.tls.ca_file.empty()) {
-      impl_->client.set_ca_cert_path(options_.tls.ca_file);
-    }
+    if (!tls.ca_file.empty()) impl_->client.set_ca_cert_path(tls.ca_file);
     impl_->client.enable_server_certificate_verification(
-        !options_.tls.insecure_skip_verify);
+        !tls.insecure_skip_verify);
   }
 }
 
@@ -204,7 +160,7 @@ absl::StatusOr<ScrapeResponse> ScrapeClient::Fetch() {
     return absl::UnimplementedError(
         absl::StrCat("scheme \"", scheme_, "\" is not supported"));
   }
-  auto auth = AuthorizationHeader(options_);
+  absl::StatusOr<std::string> auth = AuthorizationHeader(options_.http_client);
   if (!auth.ok()) return auth.status();
   httplib::Headers headers = {
       {"Accept", std::string(kScrapeAcceptHeader)},

@@ -18,8 +18,9 @@
 //   gzip: invalid header / gzip: <zlib message>
 //
 // Schemes "http" and "https" (TLS with the job's ca_file, cert_file/key_file
-// and insecure_skip_verify; server_name and min_version are not applied);
-// any other fails with Unimplemented. A certificate that does not verify
+// and insecure_skip_verify); any other fails with Unimplemented. Redirects
+// are followed (up to 20) unless follow_redirects is false; then a 3xx is
+// a failed scrape like any status but 200. A certificate that does not verify
 // fails the scrape: `Get "https://...": SSL server verification failed`.
 // The client keeps one connection to the target open between fetches.
 // httplib.h stays inside scrape_client.cc. Not thread-safe: one client per
@@ -50,10 +51,10 @@ struct ScrapeClientOptions {
   // Refuse bodies (after decompression) of this many bytes or more; <= 0
   // means no limit.
   int64_t body_size_limit_bytes = 0;
-  std::optional<BasicAuth> basic_auth;
-  std::optional<Authorization> authorization;
+  // Credentials, redirects, and TLS (https only; server_name and
+  // min_version are not applied); enable_http2 is ignored (HTTP/1.1).
+  HttpClientConfig http_client;
   std::string user_agent = "tsdbd/0.1";
-  TlsConfig tls;  // https only
 };
 
 struct ScrapeResponse {

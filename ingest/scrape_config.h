@@ -29,7 +29,6 @@
 #define INGEST_SCRAPE_CONFIG_H_
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +36,7 @@
 
 #include "absl/status/statusor.h"
 #include "ingest/file_sd.h"
+#include "ingest/http_client_config.h"
 #include "ingest/relabel.h"
 #include "yaml-cpp/yaml.h"
 
@@ -46,28 +46,6 @@ namespace tsdb {
 struct GlobalScrapeDefaults {
   int64_t scrape_interval_ms = 60'000;
   int64_t scrape_timeout_ms = 10'000;
-};
-
-struct BasicAuth {
-  std::string username;
-  std::string password;  // at most one of password, password_file
-  std::string password_file;
-};
-
-// The Authorization header: "<type> <credentials>".
-struct Authorization {
-  std::string type = "Bearer";  // never "Basic" (that is basic_auth)
-  std::string credentials;      // at most one of credentials, credentials_file
-  std::string credentials_file;
-};
-
-struct TlsConfig {
-  std::string ca_file;
-  std::string cert_file;  // set together with key_file, or neither
-  std::string key_file;
-  std::string server_name;
-  bool insecure_skip_verify = false;
-  std::string min_version;  // "", "TLS10", "TLS11", "TLS12" or "TLS13"
 };
 
 // One scrape job.
@@ -83,15 +61,8 @@ struct ScrapeConfig {
   bool honor_labels = false;
   bool honor_timestamps = true;
 
-  // HTTP client. bearer_token / bearer_token_file are folded into
-  // `authorization` (type "Bearer"), as Prometheus does, and left empty.
-  std::optional<BasicAuth> basic_auth;
-  std::optional<Authorization> authorization;
-  std::string bearer_token;
-  std::string bearer_token_file;
-  TlsConfig tls_config;
-  bool follow_redirects = true;
-  bool enable_http2 = true;
+  // Credentials, TLS, redirects (the fields of HTTPClientConfig, inline).
+  HttpClientConfig http_client;
 
   // Limits; 0 means no limit.
   uint64_t sample_limit = 0;

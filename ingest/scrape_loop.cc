@@ -43,8 +43,7 @@ ScrapeClientOptions ClientOptions(const ScrapeConfig& job,
   o.timeout_ms = target.scrape_timeout_ms > 0 ? target.scrape_timeout_ms
                                               : job.scrape_timeout_ms;
   o.body_size_limit_bytes = job.body_size_limit_bytes;
-  o.basic_auth = job.basic_auth;
-  o.authorization = job.authorization;
+  o.http_client = job.http_client;
   return o;
 }
 

@@ -48,42 +48,15 @@ bool SameScraperSettings(const ScrapeConfig& a, const ScrapeConfig& b) {
          SameRelabelRules(a.metric_relabel_configs, b.metric_relabel_configs);
 }
 
-bool SameBasicAuth(const std::optional<BasicAuth>& a,
-                   const std::optional<BasicAuth>& b) {
-  if (a.has_value() != b.has_value()) return false;
-  return !a.has_value() ||
-         std::tie(a->username, a->password, a->password_file) ==
-             std::tie(b->username, b->password, b->password_file);
-}
-
-bool SameAuthorization(const std::optional<Authorization>& a,
-                       const std::optional<Authorization>& b) {
-  if (a.has_value() != b.has_value()) return false;
-  return !a.has_value() ||
-         std::tie(a->type, a->credentials, a->credentials_file) ==
-             std::tie(b->type, b->credentials, b->credentials_file);
-}
-
-bool SameTls(const TlsConfig& a, const TlsConfig& b) {
-  return std::tie(a.ca_file, a.cert_file, a.key_file, a.server_name,
-                  a.insecure_skip_verify, a.min_version) ==
-         std::tie(b.ca_file, b.cert_file, b.key_file, b.server_name,
-                  b.insecure_skip_verify, b.min_version);
-}
-
 // Everything a running loop depends on besides its target: when this
 // differs, the job's loops restart.
 bool SameLoopSettings(const ScrapeConfig& a, const ScrapeConfig& b) {
   return SameScraperSettings(a, b) &&
          std::tie(a.scrape_interval_ms, a.scrape_timeout_ms, a.metrics_path,
-                  a.scheme, a.params, a.body_size_limit_bytes,
-                  a.follow_redirects, a.enable_http2) ==
+                  a.scheme, a.params, a.body_size_limit_bytes, a.http_client) ==
              std::tie(b.scrape_interval_ms, b.scrape_timeout_ms, b.metrics_path,
                       b.scheme, b.params, b.body_size_limit_bytes,
-                      b.follow_redirects, b.enable_http2) &&
-         SameBasicAuth(a.basic_auth, b.basic_auth) &&
-         SameAuthorization(a.authorization, b.authorization) &&
-         SameTls(a.tls_config, b.tls_config);
+                      b.http_client);
 }
 
 bool MetadataLess(const MetricMetadata& a, const MetricMetadata& b) {

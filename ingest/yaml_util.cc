@@ -51,15 +51,6 @@ int BoolValue(std::string_view s) {
   return -1;
 }
 
-absl::Status Mismatch(const YamlSource& src, const YAML::Node& node,
-                      std::string_view type_name) {
-  std::string what(KindName(node));
-  if (node.IsScalar()) absl::StrAppend(&what, " `", node.Scalar(), "`");
-  return NodeError(
-      src, node,
-      absl::StrCat("cannot unmarshal ", what, " into ", AbslView(type_name)));
-}
-
 // The multiplier of a byte unit, 0 when unknown: "B", and "KiB".."EiB"
 // (iec) or "KB".."EB" (not iec), powers of 1024.
 double UnitScale(std::string_view unit, bool iec) {
@@ -132,7 +123,112 @@ absl::StatusOr<int64_t> ParseUnits(std::string_view text, bool iec) {
   return static_cast<int64_t>(total);
 }
 
+// Go's name of the anonymous struct static_configs entries decode into.
+constexpr std::string_view kStaticConfigType =
+    "struct { Targets []string \"yaml:\\\"targets\\\"\"; Labels "
+    "model.LabelSet \"yaml:\\\"labels\\\"\" }";
+
 }  // namespace
+
+absl::Status CannotUnmarshal(const YamlSource& src, const YAML::Node& node,
+                             std::string_view type_name) {
+  std::string what(KindName(node));
+  if (node.IsScalar()) absl::StrAppend(&what, " `", node.Scalar(), "`");
+  return NodeError(
+      src, node,
+      absl::StrCat("cannot unmarshal ", what, " into ", AbslView(type_name)));
+}
+
+Field StringField(std::string_view name, const YamlSource& src,
+                  std::string* out) {
+  return {name, [&src, out](const YAML::Node& n) {
+            return DecodeString(src, n, out);
+          }};
+}
+
+Field BoolField(std::string_view name, const YamlSource& src, bool* out) {
+  return {name,
+          [&src, out](const YAML::Node& n) { return DecodeBool(src, n, out); }};
+}
+
+Field UintField(std::string_view name, const YamlSource& src, uint64_t* out) {
+  return {name, [&src, out](const YAML::Node& n) {
+            return DecodeUint(src, n, "uint", out);
+          }};
+}
+
+Field DurationField(std::string_view name, const YamlSource& src,
+                    int64_t* out) {
+  return {name, [&src, out](const YAML::Node& n) {
+            return DecodeDuration(src, n, out);
+          }};
+}
+
+absl::Status DecodeSequence(
+    const YamlSource& src, const YAML::Node& node, std::string_view type_name,
+    const std::function<absl::Status(const YAML::Node&)>& decode_item) {
+  if (node.IsNull()) return absl::OkStatus();
+  if (!node.IsSequence()) return CannotUnmarshal(src, node, type_name);
+  for (const YAML::Node& item : node) RETURN_IF_ERROR(decode_item(item));
+  return absl::OkStatus();
+}
+
+absl::Status DecodeTargetGroup(
+    const YamlSource& src, const YAML::Node& node, std::string_view type_name,
+    std::vector<std::string>* targets,
+    std::vector<std::pair<std::string, std::string>>* labels) {
+  return DecodeFields(
+      src, node, type_name,
+      {{"targets",
+        [&](const YAML::Node& n) { return DecodeStringList(src, n, targets); }},
+       {"labels",
+        [&](const YAML::Node& n) { return DecodeLabelMap(src, n, labels); }}});
+}
+
+absl::Status DecodeStaticConfigs(const YamlSource& src, const YAML::Node& node,
+                                 std::vector<TargetGroup>* out) {
+  return DecodeSequence(
+      src, node, "[]*targetgroup.Group", [&](const YAML::Node& item) {
+        TargetGroup group;
+        std::vector<std::pair<std::string, std::string>> labels;
+        RETURN_IF_ERROR(DecodeTargetGroup(src, item, kStaticConfigType,
+                                          &group.targets, &labels));
+        absl::StatusOr<Labels> set = Labels::FromPairs(std::move(labels));
+        if (!set.ok()) return NodeError(src, item, set.status());
+        group.labels = *std::move(set);
+        group.source = absl::StrCat(out->size());
+        out->push_back(std::move(group));
+        return absl::OkStatus();
+      });
+}
+
+void AddUnsupportedSdFields(bool include_file_sd, std::string* first_used,
+                            std::vector<Field>* fields) {
+  static constexpr std::string_view kSdFields[] = {
+      "azure_sd_configs",        "consul_sd_configs",
+      "digitalocean_sd_configs", "docker_sd_configs",
+      "dockerswarm_sd_configs",  "dns_sd_configs",
+      "ec2_sd_configs",          "eureka_sd_configs",
+      "file_sd_configs",         "gce_sd_configs",
+      "hetzner_sd_configs",      "http_sd_configs",
+      "ionos_sd_configs",        "kubernetes_sd_configs",
+      "kuma_sd_configs",         "lightsail_sd_configs",
+      "linode_sd_configs",       "marathon_sd_configs",
+      "nerve_sd_configs",        "nomad_sd_configs",
+      "openstack_sd_configs",    "ovhcloud_sd_configs",
+      "puppetdb_sd_configs",     "scaleway_sd_configs",
+      "serverset_sd_configs",    "triton_sd_configs",
+      "uyuni_sd_configs",        "vultr_sd_configs"};
+  for (std::string_view key : kSdFields) {
+    if (key == "file_sd_configs" && !include_file_sd) continue;
+    fields->push_back({key, [first_used, key](const YAML::Node& n) {
+                         if (!n.IsNull() && first_used->empty()) {
+                           *first_used = std::string(key);
+                         }
+                         return absl::OkStatus();
+                       }});
+  }
+}
 
 std::string_view KindName(const YAML::Node& node) {
   switch (node.Type()) {
@@ -179,7 +275,7 @@ absl::Status DecodeString(const YamlSource& src, const YAML::Node& node,
     out->clear();
     return absl::OkStatus();
   }
-  if (!node.IsScalar()) return Mismatch(src, node, "string");
+  if (!node.IsScalar()) return CannotUnmarshal(src, node, "string");
   *out = node.Scalar();
   return absl::OkStatus();
 }
@@ -192,7 +288,7 @@ absl::Status DecodeBool(const YamlSource& src, const YAML::Node& node,
   }
   const int b =
       node.IsScalar() && IsPlain(node) ? BoolValue(node.Scalar()) : -1;
-  if (b < 0) return Mismatch(src, node, "bool");
+  if (b < 0) return CannotUnmarshal(src, node, "bool");
   *out = b == 1;
   return absl::OkStatus();
 }
@@ -205,7 +301,7 @@ absl::Status DecodeUint(const YamlSource& src, const YAML::Node& node,
   }
   if (!node.IsScalar() || !IsPlain(node) || !IsDecimalInt(node.Scalar()) ||
       node.Scalar()[0] == '-') {
-    return Mismatch(src, node, type_name);
+    return CannotUnmarshal(src, node, type_name);
   }
   std::string_view s = node.Scalar();
   if (s[0] == '+') s.remove_prefix(1);
@@ -213,7 +309,7 @@ absl::Status DecodeUint(const YamlSource& src, const YAML::Node& node,
   for (char c : s) {
     const uint64_t d = static_cast<uint64_t>(c - '0');
     if (v > (std::numeric_limits<uint64_t>::max() - d) / 10) {
-      return Mismatch(src, node, type_name);
+      return CannotUnmarshal(src, node, type_name);
     }
     v = v * 10 + d;
   }
@@ -225,10 +321,10 @@ absl::Status DecodeStringList(const YamlSource& src, const YAML::Node& node,
                               std::vector<std::string>* out) {
   out->clear();
   if (node.IsNull()) return absl::OkStatus();
-  if (!node.IsSequence()) return Mismatch(src, node, "[]string");
+  if (!node.IsSequence()) return CannotUnmarshal(src, node, "[]string");
   for (const YAML::Node& item : node) {
     std::string s;
-    if (!item.IsScalar()) return Mismatch(src, item, "string");
+    if (!item.IsScalar()) return CannotUnmarshal(src, item, "string");
     RETURN_IF_ERROR(DecodeString(src, item, &s));
     out->push_back(std::move(s));
   }
@@ -250,7 +346,7 @@ absl::Status DecodeLabelMap(
     std::vector<std::pair<std::string, std::string>>* out) {
   out->clear();
   if (node.IsNull()) return absl::OkStatus();
-  if (!node.IsMap()) return Mismatch(src, node, "model.LabelSet");
+  if (!node.IsMap()) return CannotUnmarshal(src, node, "model.LabelSet");
   std::set<std::string> seen;
   for (const auto& entry : node) {
     std::string name, value;
@@ -282,7 +378,7 @@ absl::Status DecodeFields(const YamlSource& src, const YAML::Node& node,
                           std::string_view type_name,
                           const std::vector<Field>& fields) {
   if (node.IsNull()) return absl::OkStatus();
-  if (!node.IsMap()) return Mismatch(src, node, type_name);
+  if (!node.IsMap()) return CannotUnmarshal(src, node, type_name);
   std::set<std::string> seen;
   for (const auto& entry : node) {
     std::string key;

@@ -1,6 +1,7 @@
-// Helpers shared by the parsers of ingest/'s YAML inputs (scrape_configs,
-// file_sd files): Go-yaml-like scalar decoding with errors that carry the
-// file and line, and Prometheus's duration and byte-size syntaxes.
+// Helpers shared by the parsers of prometheus.yml's sections and of file_sd
+// files (ingest/scrape_config, ingest/file_sd, http/alerting_config):
+// Go-yaml-like scalar decoding with errors that carry the file and line,
+// Prometheus's duration and byte-size syntaxes, and target groups.
 //
 // yaml-cpp throws; nothing here does. Every function returns a Status whose
 // message is "<file>:<line>: <reason>", with Go's yaml.v2 wording for type
@@ -17,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "ingest/file_sd.h"
 #include "yaml-cpp/yaml.h"
 
 namespace tsdb::yaml_internal {
@@ -80,6 +82,44 @@ struct Field {
 absl::Status DecodeFields(const YamlSource& src, const YAML::Node& node,
                           std::string_view type_name,
                           const std::vector<Field>& fields);
+
+// Fields decoded by DecodeString, DecodeBool, DecodeUint (as "uint") and
+// DecodeDuration. `src` and `out` must outlive the field.
+Field StringField(std::string_view name, const YamlSource& src,
+                  std::string* out);
+Field BoolField(std::string_view name, const YamlSource& src, bool* out);
+Field UintField(std::string_view name, const YamlSource& src, uint64_t* out);
+Field DurationField(std::string_view name, const YamlSource& src, int64_t* out);
+
+// "<file>:<line>: cannot unmarshal !!str `x` into <type_name>", yaml.v2's
+// words for a node of the wrong kind.
+absl::Status CannotUnmarshal(const YamlSource& src, const YAML::Node& node,
+                             std::string_view type_name);
+
+// Decodes a sequence item by item, stopping at the first error; a null
+// node is an empty sequence, another kind fails with CannotUnmarshal.
+absl::Status DecodeSequence(
+    const YamlSource& src, const YAML::Node& node, std::string_view type_name,
+    const std::function<absl::Status(const YAML::Node&)>& decode_item);
+
+// A target group's mapping (`targets`, `labels`), Go type `type_name` in
+// errors; the labels are returned unsorted, as written.
+absl::Status DecodeTargetGroup(
+    const YamlSource& src, const YAML::Node& node, std::string_view type_name,
+    std::vector<std::string>* targets,
+    std::vector<std::pair<std::string, std::string>>* labels);
+
+// A static_configs list: target groups with sources "0", "1", ... appended
+// to *out in order.
+absl::Status DecodeStaticConfigs(const YamlSource& src, const YAML::Node& node,
+                                 std::vector<TargetGroup>* out);
+
+// Appends fields for Prometheus 2.42's service discovery mechanisms other
+// than static_configs (and file_sd_configs, unless include_file_sd), which
+// this server does not run: each is accepted and left undecoded, and the
+// name of the first one given a non-null value is kept in *first_used.
+void AddUnsupportedSdFields(bool include_file_sd, std::string* first_used,
+                            std::vector<Field>* fields);
 
 // "!!seq", "!!map", "!!str", "!!null" (Go's names of YAML kinds), for errors.
 std::string_view KindName(const YAML::Node& node);

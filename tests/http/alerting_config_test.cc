@@ -51,10 +51,10 @@ alerting:
   EXPECT_EQ(am.path_prefix, "");
   EXPECT_EQ(am.timeout_ms, 10'000);
   EXPECT_EQ(am.api_version, AlertmanagerApiVersion::kV2);
-  EXPECT_TRUE(am.follow_redirects);
-  EXPECT_TRUE(am.enable_http2);
-  EXPECT_FALSE(am.basic_auth.has_value());
-  EXPECT_FALSE(am.authorization.has_value());
+  EXPECT_TRUE(am.http_client.follow_redirects);
+  EXPECT_TRUE(am.http_client.enable_http2);
+  EXPECT_FALSE(am.http_client.basic_auth.has_value());
+  EXPECT_FALSE(am.http_client.authorization.has_value());
   EXPECT_EQ(am.source, "p.yml:4");
   ASSERT_THAT(am.static_configs, SizeIs(1));
   EXPECT_THAT(am.static_configs[0].targets, ElementsAre("127.0.0.1:9093"));
@@ -106,15 +106,15 @@ alerting:
   EXPECT_EQ(am.path_prefix, "/am/");
   EXPECT_EQ(am.timeout_ms, 90'000);
   EXPECT_EQ(am.api_version, AlertmanagerApiVersion::kV1);
-  EXPECT_FALSE(am.follow_redirects);
-  EXPECT_FALSE(am.enable_http2);
-  ASSERT_TRUE(am.basic_auth.has_value());
-  EXPECT_EQ(am.basic_auth->username, "u");
-  EXPECT_EQ(am.basic_auth->password, "p");
-  EXPECT_EQ(am.tls_config.ca_file, "ca.pem");
-  EXPECT_EQ(am.tls_config.cert_file, "c.pem");
-  EXPECT_EQ(am.tls_config.key_file, "k.pem");
-  EXPECT_TRUE(am.tls_config.insecure_skip_verify);
+  EXPECT_FALSE(am.http_client.follow_redirects);
+  EXPECT_FALSE(am.http_client.enable_http2);
+  ASSERT_TRUE(am.http_client.basic_auth.has_value());
+  EXPECT_EQ(am.http_client.basic_auth->username, "u");
+  EXPECT_EQ(am.http_client.basic_auth->password, "p");
+  EXPECT_EQ(am.http_client.tls_config.ca_file, "ca.pem");
+  EXPECT_EQ(am.http_client.tls_config.cert_file, "c.pem");
+  EXPECT_EQ(am.http_client.tls_config.key_file, "k.pem");
+  EXPECT_TRUE(am.http_client.tls_config.insecure_skip_verify);
   EXPECT_THAT(am.relabel_configs, SizeIs(1));
   ASSERT_THAT(am.static_configs, SizeIs(1));
   EXPECT_EQ(am.static_configs[0].labels.Get("dc"), "x");
@@ -126,13 +126,15 @@ alerting:
   ASSERT_THAT(resolved.dropped, SizeIs(1));
   EXPECT_EQ(resolved.dropped[0].url, "https://b:9093/am/api/v1/alerts");
 
-  ASSERT_TRUE(config.alertmanagers[1].authorization.has_value());
-  EXPECT_EQ(config.alertmanagers[1].authorization->type, "Token");
-  EXPECT_EQ(config.alertmanagers[1].authorization->credentials, "secret");
+  ASSERT_TRUE(config.alertmanagers[1].http_client.authorization.has_value());
+  EXPECT_EQ(config.alertmanagers[1].http_client.authorization->type, "Token");
+  EXPECT_EQ(config.alertmanagers[1].http_client.authorization->credentials,
+            "secret");
   // bearer_token becomes an Authorization of type Bearer.
-  ASSERT_TRUE(config.alertmanagers[2].authorization.has_value());
-  EXPECT_EQ(config.alertmanagers[2].authorization->type, "Bearer");
-  EXPECT_EQ(config.alertmanagers[2].authorization->credentials, "tok");
+  ASSERT_TRUE(config.alertmanagers[2].http_client.authorization.has_value());
+  EXPECT_EQ(config.alertmanagers[2].http_client.authorization->type, "Bearer");
+  EXPECT_EQ(config.alertmanagers[2].http_client.authorization->credentials,
+            "tok");
 }
 
 TEST(AlertingConfigTest, RelabelingRewritesSchemeAddressAndPath) {
@@ -246,6 +248,30 @@ TEST(AlertingConfigTest, ErrorsNameFileLineAndPrometheusReason) {
               HasSubstr("specified without client key file"));
   EXPECT_EQ(ErrorOf("alerting:\n  alertmanagers: [null]\n"),
             "p.yml:2: empty or null alertmanager config");
+  EXPECT_EQ(ErrorOf("alerting:\n  alertmanagers: x\n"),
+            "p.yml:2: cannot unmarshal !!str `x` into "
+            "config.AlertmanagerConfigs");
+  EXPECT_EQ(ErrorOf("alerting:\n  alertmanagers:\n"
+                    "    - proxy_connect_header: {X: [y]}\n"),
+            "p.yml:3: if proxy_connect_header is configured proxy_url must "
+            "also be configured");
+}
+
+// Prometheus's AlertmanagerConfig holds the whole HTTP client config,
+// proxy settings included; a proxy is not applied here, so the entry is
+// skipped.
+TEST(AlertingConfigTest, ProxySettingsSkipTheEntry) {
+  ASSERT_OK_AND_ASSIGN(AlertingConfig config, Parse(R"(
+alerting:
+  alertmanagers:
+    - static_configs: [{targets: ['a:9093']}]
+      proxy_url: http://proxy:3128
+      proxy_connect_header: {X: [y]}
+)"));
+  EXPECT_THAT(config.alertmanagers, SizeIs(0));
+  EXPECT_THAT(config.warnings,
+              ElementsAre("p.yml:4: alertmanager config 0 skipped: "
+                          "proxy_url is not supported"));
 }
 
 }  // namespace

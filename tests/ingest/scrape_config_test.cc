@@ -52,10 +52,10 @@ TEST(ScrapeConfigTest, Defaults) {
   EXPECT_EQ(j.scheme, "http");
   EXPECT_FALSE(j.honor_labels);
   EXPECT_TRUE(j.honor_timestamps);
-  EXPECT_TRUE(j.follow_redirects);
-  EXPECT_TRUE(j.enable_http2);
-  EXPECT_FALSE(j.basic_auth.has_value());
-  EXPECT_FALSE(j.authorization.has_value());
+  EXPECT_TRUE(j.http_client.follow_redirects);
+  EXPECT_TRUE(j.http_client.enable_http2);
+  EXPECT_FALSE(j.http_client.basic_auth.has_value());
+  EXPECT_FALSE(j.http_client.authorization.has_value());
   EXPECT_EQ(j.sample_limit, 0u);
   EXPECT_EQ(j.body_size_limit_bytes, 0);
   EXPECT_THAT(j.static_configs, IsEmpty());
@@ -147,17 +147,17 @@ scrape_configs:
               ElementsAre(Pair("module", ElementsAre("http_2xx", "icmp"))));
   EXPECT_TRUE(j.honor_labels);
   EXPECT_FALSE(j.honor_timestamps);
-  ASSERT_TRUE(j.basic_auth.has_value());
-  EXPECT_EQ(j.basic_auth->username, "u");
-  EXPECT_EQ(j.basic_auth->password_file, "/etc/pw");
-  EXPECT_EQ(j.tls_config.ca_file, "ca.pem");
-  EXPECT_EQ(j.tls_config.cert_file, "c.pem");
-  EXPECT_EQ(j.tls_config.key_file, "k.pem");
-  EXPECT_EQ(j.tls_config.server_name, "example.org");
-  EXPECT_TRUE(j.tls_config.insecure_skip_verify);
-  EXPECT_EQ(j.tls_config.min_version, "TLS12");
-  EXPECT_FALSE(j.follow_redirects);
-  EXPECT_FALSE(j.enable_http2);
+  ASSERT_TRUE(j.http_client.basic_auth.has_value());
+  EXPECT_EQ(j.http_client.basic_auth->username, "u");
+  EXPECT_EQ(j.http_client.basic_auth->password_file, "/etc/pw");
+  EXPECT_EQ(j.http_client.tls_config.ca_file, "ca.pem");
+  EXPECT_EQ(j.http_client.tls_config.cert_file, "c.pem");
+  EXPECT_EQ(j.http_client.tls_config.key_file, "k.pem");
+  EXPECT_EQ(j.http_client.tls_config.server_name, "example.org");
+  EXPECT_TRUE(j.http_client.tls_config.insecure_skip_verify);
+  EXPECT_EQ(j.http_client.tls_config.min_version, "TLS12");
+  EXPECT_FALSE(j.http_client.follow_redirects);
+  EXPECT_FALSE(j.http_client.enable_http2);
   EXPECT_EQ(j.sample_limit, 1000u);
   EXPECT_EQ(j.target_limit, 7u);
   EXPECT_EQ(j.label_limit, 30u);
@@ -196,15 +196,14 @@ TEST(ScrapeConfigTest, Authorization) {
   ASSERT_THAT(p.jobs, IsOk());
   ASSERT_EQ(p.jobs->size(), 4u);
   const auto& jobs = *p.jobs;
-  ASSERT_TRUE(jobs[0].authorization.has_value());
-  EXPECT_EQ(jobs[0].authorization->type, "Bearer");
-  EXPECT_EQ(jobs[0].authorization->credentials, "secret");
-  EXPECT_EQ(jobs[0].bearer_token, "");
-  EXPECT_EQ(jobs[1].authorization->credentials_file, "/tok");
-  EXPECT_EQ(jobs[2].authorization->type, "Custom");
-  EXPECT_EQ(jobs[2].authorization->credentials, "x");
-  EXPECT_EQ(jobs[3].authorization->type, "Bearer");
-  EXPECT_EQ(jobs[3].authorization->credentials_file, "/f");
+  ASSERT_TRUE(jobs[0].http_client.authorization.has_value());
+  EXPECT_EQ(jobs[0].http_client.authorization->type, "Bearer");
+  EXPECT_EQ(jobs[0].http_client.authorization->credentials, "secret");
+  EXPECT_EQ(jobs[1].http_client.authorization->credentials_file, "/tok");
+  EXPECT_EQ(jobs[2].http_client.authorization->type, "Custom");
+  EXPECT_EQ(jobs[2].http_client.authorization->credentials, "x");
+  EXPECT_EQ(jobs[3].http_client.authorization->type, "Bearer");
+  EXPECT_EQ(jobs[3].http_client.authorization->credentials_file, "/f");
 }
 
 TEST(ScrapeConfigTest, BodySizeLimitUnits) {
@@ -310,6 +309,16 @@ TEST(ScrapeConfigTest, ValidationMessages) {
       {"proxy_connect_header: {a: [b]}",
        "p.yml:2: if proxy_connect_header is configured proxy_url must also be "
        "configured"},
+      // promtool 2.42 checks credentials before the proxy.
+      {"proxy_connect_header: {a: [b]}\n    bearer_token: a\n"
+       "    bearer_token_file: b",
+       "p.yml:2: at most one of bearer_token & bearer_token_file must be "
+       "configured"},
+      {"proxy_connect_header: {a: [b]}\n    authorization: {type: basic}",
+       "p.yml:2: authorization type cannot be set to \"basic\", use "
+       "\"basic_auth\" instead"},
+      {"static_configs: x",
+       "p.yml:3: cannot unmarshal !!str `x` into []*targetgroup.Group"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(JobError(c.lines), c.error) << c.lines;

@@ -35,7 +35,8 @@ constexpr int64_t kT0 = 1'700'000'000'000;
 
 // Serves /metrics with a body the test sets (gzip-compressed by httplib when
 // the client accepts it, as the scraper always does), /500 with an error, /slow
-// after a delay, /gzip gzip-encoded; records the last request's headers.
+// after a delay, /gzip gzip-encoded, /moved as a redirect to /metrics;
+// records the last request's headers.
 class TestServer {
  public:
   TestServer() {
@@ -48,6 +49,9 @@ class TestServer {
     server_.Get("/500", [](const httplib::Request&, httplib::Response& res) {
       res.status = 500;
       res.set_content("boom", "text/plain");
+    });
+    server_.Get("/moved", [](const httplib::Request&, httplib::Response& res) {
+      res.set_redirect("/metrics", 302);
     });
     server_.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1500));
@@ -443,6 +447,22 @@ TEST_F(ScraperTest, ReplacementScraperMarksSeriesTheOldOneStored) {
   auto b = Stored("b")["{__name__=\"b\", instance=\"h:1\", job=\"app\"}"];
   ASSERT_EQ(b.size(), 2u);
   EXPECT_TRUE(IsStaleNaN(b[1].second));
+}
+
+TEST(ScrapeClientTest, FollowsRedirectsUnlessTold) {
+  TestServer server;
+  server.SetBody("a 1\n");
+  ScrapeClientOptions options;
+  options.timeout_ms = 5'000;
+  ScrapeClient follows("http", server.address(), "/moved", options);
+  absl::StatusOr<ScrapeResponse> r = follows.Fetch();
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->body, "a 1\n");
+
+  options.http_client.follow_redirects = false;
+  ScrapeClient stays("http", server.address(), "/moved", options);
+  EXPECT_THAT(stays.Fetch(), StatusIs(absl::StatusCode::kUnavailable,
+                                      "server returned HTTP status 302 Found"));
 }
 
 TEST(ScrapeClientTest, FormatTimeoutSeconds) {
