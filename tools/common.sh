@@ -6,7 +6,7 @@ TSDB_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config
   librocksdb-dev libabsl-dev liblz4-dev libcpp-httplib-dev libgtest-dev
   libgmock-dev libbenchmark-dev libre2-dev libsnappy-dev libprotobuf-dev
-  protobuf-compiler libyaml-cpp-dev zlib1g-dev
+  protobuf-compiler libyaml-cpp-dev zlib1g-dev libxxhash-dev
 )
 # Real peers the tests talk to (promtool comes with prometheus; vmagent and
 # vmalert with victoria-metrics), and python3 that drives them.

@@ -10,11 +10,6 @@
 #include "tsdb/stale_nan.h"
 
 namespace query::rules {
-namespace {
-
-int64_t WallClockMs() { return absl::ToUnixMillis(absl::Now()); }
-
-}  // namespace
 
 Group::Group(RuleGroupConfig config, GroupOptions options)
     : config_(std::move(config)),
@@ -43,26 +38,12 @@ void Group::Eval(int64_t ts_ms) {
   context.external_labels = &options_.external_labels;
   context.external_url = &options_.external_url;
   for (size_t i = 0; i < rules_.size(); ++i) {
-    Rule& rule = *rules_[i];
+    // As Prometheus, a rule's evaluation time covers its query, its alerts
+    // and its appends; its last evaluation is when it started.
     const absl::Time rule_start = absl::Now();
-    absl::StatusOr<Vector> result = rule.Eval(context);
-    rule.SetEvaluation(WallClockMs(),
-                       absl::ToDoubleSeconds(absl::Now() - rule_start));
-    if (!result.ok()) {
-      if (options_.log) {
-        options_.log(absl::StrCat("msg=\"Evaluating rule failed\" group=\"",
-                                  config_.name, "\" rule=\"", rule.name(),
-                                  "\" err=\"", result.status().message(),
-                                  "\""));
-      }
-      continue;
-    }
-    if (auto* alerting = dynamic_cast<AlertingRule*>(&rule)) {
-      std::vector<AlertToSend> due = alerting->AlertsToSend(
-          ts_ms, options_.resend_delay_ms, interval_ms_, options_.external_url);
-      if (!due.empty() && options_.notify) options_.notify(std::move(due));
-    }
-    Append(i, *result, ts_ms);
+    EvalRule(i, context);
+    rules_[i]->SetEvaluation(absl::ToUnixMillis(rule_start),
+                             absl::ToDoubleSeconds(absl::Now() - rule_start));
   }
   if (!stale_series_.empty()) {
     std::unique_ptr<tsdb::Appender> app = options_.db->NewAppender();
@@ -77,7 +58,27 @@ void Group::Eval(int64_t ts_ms) {
   }
   tsdb::MutexLock lock(&mu_);
   evaluation_seconds_ = absl::ToDoubleSeconds(absl::Now() - start);
-  last_evaluation_ms_ = WallClockMs();
+  last_evaluation_ms_ = absl::ToUnixMillis(start);
+}
+
+void Group::EvalRule(size_t i, const RuleEvalContext& context) {
+  Rule& rule = *rules_[i];
+  absl::StatusOr<Vector> result = rule.Eval(context);
+  if (!result.ok()) {
+    if (options_.log) {
+      options_.log(absl::StrCat("msg=\"Evaluating rule failed\" group=\"",
+                                config_.name, "\" rule=\"", rule.name(),
+                                "\" err=\"", result.status().message(), "\""));
+    }
+    return;
+  }
+  if (auto* alerting = dynamic_cast<AlertingRule*>(&rule)) {
+    std::vector<AlertToSend> due =
+        alerting->AlertsToSend(context.ts_ms, options_.resend_delay_ms,
+                               interval_ms_, options_.external_url);
+    if (!due.empty() && options_.notify) options_.notify(std::move(due));
+  }
+  Append(i, *result, context.ts_ms);
 }
 
 void Group::Append(size_t i, const Vector& samples, int64_t ts_ms) {

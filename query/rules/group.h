@@ -31,6 +31,7 @@
 namespace query::rules {
 
 class Rule;
+struct RuleEvalContext;
 
 struct GroupOptions {
   // REQUIRES: non-null, outliving the group.
@@ -93,6 +94,9 @@ class Group {
   GroupStatus Status() const;
 
  private:
+  // Evaluates rule i at context.ts_ms: logs its error, or notifies its due
+  // alerts and appends its output.
+  void EvalRule(size_t i, const RuleEvalContext& context);
   // Appends `samples` (the output of rule i) and staleness markers for the
   // series rule i wrote last time and not now.
   void Append(size_t i, const Vector& samples, int64_t ts_ms);

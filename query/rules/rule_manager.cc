@@ -1,15 +1,22 @@
 #include "query/rules/rule_manager.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
+#include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 
 namespace query::rules {
 namespace {
 
-int64_t NowMs() { return absl::ToUnixMillis(absl::Now()); }
+constexpr int64_t kNanosPerMilli = 1'000'000;
+
+int64_t NowNs() { return absl::GetCurrentTimeNanos(); }
+int64_t NowMs() { return NowNs() / kNanosPerMilli; }
 
 // Floor modulo for possibly negative times.
 int64_t FloorMod(int64_t a, int64_t b) {
@@ -31,23 +38,16 @@ RuleManager::RuleManager(GroupOptions defaults)
 
 RuleManager::~RuleManager() { Stop(); }
 
-int64_t RuleManager::EvalOffsetMs(const std::string& file,
+int64_t RuleManager::EvalOffsetNs(const std::string& file,
                                   const std::string& name,
-                                  int64_t interval_ms) {
-  // FNV-1a over "name\xff file": stable across restarts and builds.
-  uint64_t h = 14695981039346656037ULL;
-  auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ULL;
-    }
-  };
-  mix(name);
-  mix("\xff");
-  mix(file);
-  return interval_ms > 0
-             ? static_cast<int64_t>(h % static_cast<uint64_t>(interval_ms))
-             : 0;
+                                  int64_t interval_ns) {
+  if (interval_ns <= 0) return 0;
+  // labels.Labels{file, name}.Hash(): name, 0xff, value, 0xff per label,
+  // in label-name order.
+  const std::string key =
+      absl::StrCat("file\xff", file, "\xff", "name\xff", name, "\xff");
+  const uint64_t hash = XXH64(key.data(), key.size(), 0);
+  return static_cast<int64_t>(hash % static_cast<uint64_t>(interval_ns));
 }
 
 absl::Status RuleManager::Update(int64_t default_interval_ms,
@@ -123,38 +123,44 @@ void RuleManager::Stop() {
 
 void RuleManager::RunGroup(Running* running) {
   Group& group = *running->group;
-  const int64_t interval = std::max<int64_t>(group.interval_ms(), 1);
-  const int64_t offset = EvalOffsetMs(group.file(), group.name(), interval);
-  // The first aligned time after now.
-  const int64_t now = NowMs();
+  // Evaluation times in ns, as Prometheus's EvalTimestamp slots them; a
+  // rule is evaluated at the millisecond that time falls in.
+  const int64_t interval =
+      std::max<int64_t>(group.interval_ms(), 1) * kNanosPerMilli;
+  const int64_t offset = EvalOffsetNs(group.file(), group.name(), interval);
+  // The first slot after now.
+  const int64_t now = NowNs();
   int64_t next = now - FloorMod(now - offset, interval) + interval;
   auto wait_until = [running](int64_t t) {
-    const int64_t delay = t - NowMs();
+    const int64_t delay = t - NowNs();
     if (delay <= 0) return !running->stop.HasBeenNotified();
     return !running->stop.WaitForNotificationWithTimeout(
-        absl::Milliseconds(delay));
+        absl::Nanoseconds(delay));
+  };
+  auto eval = [&group](int64_t t) {
+    group.Eval(t / kNanosPerMilli);  // t > 0: truncation is floor
   };
   if (!wait_until(next)) return;
-  group.Eval(next);
+  eval(next);
   if (running->should_restore) {
     // Restore after a second evaluation, once scrapes and recording rules
     // have had a chance to produce fresh data.
     next += interval;
     if (!wait_until(next)) return;
-    group.Eval(next);
+    eval(next);
     group.RestoreForState(NowMs());
     running->should_restore = false;
   }
   while (true) {
     next += interval;
-    const int64_t now_ms = NowMs();
-    if (now_ms - next >= interval) {
+    const int64_t now_ns = NowNs();
+    if (now_ns - next >= interval) {
       // Evaluations were missed (the previous one overran): skip to the
-      // latest aligned time.
-      next += (now_ms - next) / interval * interval;
+      // latest slot.
+      next += (now_ns - next) / interval * interval;
     }
     if (!wait_until(next)) return;
-    group.Eval(next);
+    eval(next);
   }
 }
 

@@ -1,7 +1,8 @@
 // Runs rule groups: one evaluation thread per group, at the group's
-// interval, on timestamps aligned as Prometheus aligns them (a per-group
-// offset within the interval, from a hash of file and name), so restarts
-// and reloads keep the evaluation times.
+// interval, in the slots Prometheus 2.42 evaluates the same group in (a
+// per-group offset within the interval, from a hash of file and name), so
+// restarts and reloads keep the evaluation times, and a group evaluates at
+// the same millisecond here as in a Prometheus with the same rule file path.
 //
 // Start-up and reload as Prometheus 2.42: groups loaded by the first Update
 // restore their alerts' `for` state from ALERTS_FOR_STATE after their
@@ -49,10 +50,11 @@ class RuleManager {
   // The groups, sorted by file and then name, as Prometheus lists them.
   std::vector<GroupStatus> Status() const;
 
-  // The evaluation offset of a group within its interval: a hash of its
-  // file and name modulo the interval. Exposed for tests.
-  static int64_t EvalOffsetMs(const std::string& file, const std::string& name,
-                              int64_t interval_ms);
+  // The evaluation offset of a group within its interval, in nanoseconds:
+  // Prometheus's group hash (xxHash64 of the labels {file, name}) modulo
+  // the interval. Exposed for tests.
+  static int64_t EvalOffsetNs(const std::string& file, const std::string& name,
+                              int64_t interval_ns);
 
  private:
   struct Running;

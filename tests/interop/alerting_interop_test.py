@@ -351,6 +351,45 @@ class QueueAndResend(AlertingTest):
         self.wait_notification('firing', restarted_at, timeout=20)
 
 
+class EvaluationSlots(peers.PeerTest):
+    """Prometheus 2.42 and tsdbd, given the same rule file (same path),
+    evaluate each group at the same millisecond within its interval: the
+    offset comes from a hash of the group's file and name."""
+
+    INTERVALS = {'slot_a': 2000, 'slot_b': 3000}
+
+    def recorded_times(self, base, metric):
+        """The timestamps (ms) of `metric`'s samples over the last minute,
+        once there are three."""
+        def times():
+            data = query_api(base, '/api/v1/query', query='%s[1m]' % metric)
+            found = [round(float(t) * 1000) for r in data['result']
+                     for t, _ in r['values']]
+            return found if len(found) >= 3 else None
+        return wait_until(times, timeout=30, what='3 evaluations of %s at %s'
+                          % (metric, base))
+
+    def test_same_slots_as_prometheus(self):
+        rules = self.write_file('slots.yml', '\n'.join(
+            ['groups:'] +
+            ['  - name: %s\n    interval: %dms\n    rules:\n'
+             '      - record: %s\n        expr: vector(1)'
+             % (name, ms, name) for name, ms in self.INTERVALS.items()]) +
+            '\n')
+        config = 'rule_files: [%s]\n' % json.dumps(rules)
+        prometheus = self.start_prometheus(config)
+        tsdbd = self.start_tsdbd(
+            '--config.file=' + self.write_file('tsdbd.yml', config))
+        for name, interval in self.INTERVALS.items():
+            slots = {}
+            for server, base in (('prometheus', prometheus),
+                                 ('tsdbd', tsdbd)):
+                slots[server] = {t % interval
+                                 for t in self.recorded_times(base, name)}
+            self.assertEqual(len(slots['prometheus']), 1, slots)
+            self.assertEqual(slots['tsdbd'], slots['prometheus'], name)
+
+
 def main():
     global SERVER
     parser = argparse.ArgumentParser()
