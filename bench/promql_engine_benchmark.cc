@@ -26,11 +26,9 @@
 // argv) sets M_TRIM_THRESHOLD to 1 GiB, as a long-running server would (Go
 // runtimes such as Prometheus's keep their heap in the same way).
 #include <malloc.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
@@ -41,6 +39,7 @@
 #include "benchmark/benchmark.h"
 #include "query/engine.h"
 #include "query/storage.h"
+#include "scratch_db.h"
 #include "tsdb/db.h"
 
 namespace {
@@ -118,46 +117,23 @@ class CountingStorage final : public query::Storage {
 };
 
 struct Fixture {
-  std::string dir;
-  std::unique_ptr<tsdb::Db> db;
+  tsdb::bench::ScratchDb scratch{"promql-engine-bench"};
   std::unique_ptr<query::Storage> storage;
 
   Fixture() {
-    char tmpl[] = "/tmp/promql-engine-bench-XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) std::abort();
-    dir = tmpl;
-    tsdb::Options options;
-    options.background_maintenance = false;
-    db = std::move(tsdb::Db::Open(dir, options)).value();
-    storage = query::StorageFromDb(db.get());
+    storage = query::StorageFromDb(scratch.db());
     Load();
-  }
-  ~Fixture() {
-    storage.reset();
-    (void)db->Close();
-    db.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
   }
 
   void Load() {
     const std::vector<tsdb::Labels> series = AllSeries();
-    std::vector<tsdb::SeriesRef> refs(series.size());
     std::vector<double> values(series.size(), 0);
     std::mt19937_64 rng(42);
-    for (int k = 0; k < kSamples; ++k) {
-      std::unique_ptr<tsdb::Appender> app = db->NewAppender();
-      const int64_t t = k * kInterval;
-      for (size_t i = 0; i < series.size(); ++i) {
-        values[i] += static_cast<double>(rng() % 20);
-        if (k == 0) {
-          refs[i] = app->Append(series[i], t, values[i]).value();
-        } else if (!app->Append(refs[i], t, values[i]).ok()) {
-          std::abort();
-        }
-      }
-      if (!app->Commit().ok()) std::abort();
-    }
+    tsdb::bench::AppendRounds(*scratch.db(), series, kSamples, 0, kInterval,
+                              [&](size_t i, int) {
+                                values[i] += static_cast<double>(rng() % 20);
+                                return values[i];
+                              });
   }
 };
 
