@@ -102,7 +102,7 @@ class GoYamlDecoder {
     if (!CheckMapping(root, "rulefmt.ruleGroups")) return;
     for (auto it = root.begin(); it != root.end(); ++it) {
       if (KeyText(it->first) != "groups") continue;
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;  // a copy: it-> is a temporary
       if (!v.IsNull() && !v.IsSequence()) TypeError(v, "[]yaml.Node");
     }
   }
@@ -326,7 +326,7 @@ class GoYamlDecoder {
     if (!CheckMapping(n, "rulefmt.RuleGroup")) return;
     for (auto it = n.begin(); it != n.end() && !aborted(); ++it) {
       const std::string key = KeyText(it->first);
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;  // a copy: it-> is a temporary
       if (key == "name") {
         DecodeString(v, &g->name);
       } else if (key == "interval") {
@@ -359,7 +359,7 @@ class GoYamlDecoder {
     if (!CheckMapping(n, "rulefmt.RuleNode")) return;
     for (auto it = n.begin(); it != n.end() && !aborted(); ++it) {
       const std::string key = KeyText(it->first);
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;  // a copy: it-> is a temporary
       if (key == "record") {
         DecodeRaw(it->first, v, &r->record);
       } else if (key == "alert") {
