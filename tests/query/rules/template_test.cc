@@ -231,6 +231,10 @@ TEST(ExpandTemplate, DeepNestingIsAnErrorNotACrash) {
   for (int i = 0; i < 5000; ++i) text += "(";
   EXPECT_THAT(ExpandTemplate("t", "{{ " + text + " }}", TemplateData{}),
               HasSubstr("max expression depth exceeded"));
+  std::string ifs;
+  for (int i = 0; i < 5000; ++i) ifs += "{{ if 1 }}";
+  EXPECT_THAT(ExpandTemplate("t", ifs, TemplateData{}),
+              HasSubstr("max expression depth exceeded"));
   EXPECT_THAT(ExpandTemplate("t",
                              "{{ define \"r\" }}{{ template \"r\" }}{{ end }}"
                              "{{ template \"r\" }}",
